@@ -1,0 +1,39 @@
+# icelab: the two commands a newcomer needs are `make run` and `make test`.
+GO      ?= go
+OUT     ?= out
+BIN     := bin/icelab
+BASELINE := results/baseline.json
+
+.PHONY: run test bench lint fuzz build clean
+
+build:
+	$(GO) build -o $(BIN) ./cmd/icelab
+
+# Runs the built-in scenario library on a virtual clock, prints one line per
+# case and a summary, and writes results.json, junit.xml, summary.md and
+# report.html to $(OUT)/. Compares against the committed baseline when there
+# is one.
+run: build
+	./$(BIN) run --out $(OUT) $(if $(wildcard $(BASELINE)),--baseline $(BASELINE))
+
+# The whole test suite: vet, staticcheck, unit tests, the Ginkgo suites and
+# the loader's fuzz seed corpus.
+test: lint
+	$(GO) test -count=1 ./...
+
+lint:
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+# Benchmarks: per-package hot paths, the floor (a hand-written pion call) and
+# the library, side by side.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 20x ./...
+
+# Runs the loader fuzzer for FUZZTIME (default 10m).
+FUZZTIME ?= 10m
+fuzz:
+	$(GO) test -run '^$$' -fuzz FuzzLoad -fuzztime $(FUZZTIME) ./scenarios
+
+clean:
+	rm -rf bin $(OUT)

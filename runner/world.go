@@ -1,0 +1,73 @@
+package runner
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/icelab/icelab/results"
+	"github.com/icelab/icelab/scenarios"
+	"github.com/icelab/icelab/vnet"
+)
+
+// worldOf describes a scenario's world for reports (the tree drawn in
+// report.html).
+func worldOf(s *scenarios.Scenario) *results.World {
+	w := &results.World{}
+	for _, name := range sortedKeys(s.Networks) {
+		n := s.Networks[name]
+		nat := n.NAT.Preset
+		if nat == "" {
+			nat = fmt.Sprintf("%s/%s", n.NAT.Mapping, n.NAT.Filtering)
+		}
+		if !n.NAT.Hairpinning {
+			nat += ", no hairpin"
+		}
+		w.Networks = append(w.Networks, results.WorldNetwork{
+			Name: name, Parent: n.Parent, Subnet: n.Subnet.String(), PublicIP: n.PublicIP.String(), NAT: nat,
+		})
+	}
+	for _, name := range sortedKeys(s.Hosts) {
+		h := s.Hosts[name]
+		wh := results.WorldHost{Name: name, Network: h.Network, IP: h.IP.String()}
+		var relays, peers []string
+		for _, rn := range sortedKeys(s.Relays) {
+			if s.Relays[rn].Host == name {
+				relays = append(relays, rn)
+			}
+		}
+		for _, pn := range sortedKeys(s.Peers) {
+			if s.Peers[pn].Host == name {
+				peers = append(peers, pn)
+			}
+		}
+		wh.Relay, wh.Peer = strings.Join(relays, ", "), strings.Join(peers, ", ")
+		w.Hosts = append(w.Hosts, wh)
+	}
+	return w
+}
+
+// PCAPName is the file name of a case's capture.
+func PCAPName(id string) string {
+	r := strings.NewReplacer("/", "__", ",", "_", "=", "-", " ", "_")
+	return r.Replace(id) + ".pcap"
+}
+
+func writePCAP(world *vnet.World, dir, id string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("pcap: %w", err)
+	}
+	f, err := os.Create(filepath.Join(dir, PCAPName(id)))
+	if err != nil {
+		return fmt.Errorf("pcap: %w", err)
+	}
+	if err := world.WritePCAP(f, scenarios.Internet); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("pcap: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("pcap: %w", err)
+	}
+	return nil
+}
