@@ -120,6 +120,11 @@ type Wire struct {
 	AnswererAddr string `json:"answerer_addr"`
 	// Packets counts UDP datagrams the internet router carried during the case.
 	Packets int `json:"packets"`
+	// OffererDatagrams and AnswererDatagrams count the datagrams a router
+	// actually delivered to each reach address: the wire's confirmation that
+	// the selected pair carried traffic.
+	OffererDatagrams  int `json:"offerer_datagrams"`
+	AnswererDatagrams int `json:"answerer_datagrams"`
 	// Notes explain disagreements between the stack's view and the wire.
 	Notes []string `json:"notes,omitempty"`
 }

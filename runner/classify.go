@@ -7,6 +7,7 @@ import (
 
 	"github.com/icelab/icelab/results"
 	"github.com/icelab/icelab/scenarios"
+	"github.com/icelab/icelab/vnet"
 )
 
 // Unknown is the reach class of an address the world cannot attribute to the
@@ -102,5 +103,31 @@ func reach(obs *results.Observed, offName, ansName string, off, ans addressBook)
 	note(ansName, ansPair.Local, obs.Answerer, ansAt)
 	if a, ok := relayedBy(obs.Allocations, offAt); ok && obs.Offerer == scenarios.ReachRelay && a.Peer != "" && a.Peer != offName {
 		wire.Notes = append(wire.Notes, fmt.Sprintf("%s reached through an allocation of %s", offName, a.Peer))
+	}
+}
+
+// confirm counts, from the capture, the datagrams a router delivered to each
+// reach address, and notes a selected pair that carried nothing: pion's view
+// is then not what happened on the wire.
+func confirm(obs *results.Observed, packets []vnet.Packet) {
+	w := obs.Wire
+	off, _ := netip.ParseAddrPort(w.OffererAddr)
+	ans, _ := netip.ParseAddrPort(w.AnswererAddr)
+	for _, p := range packets {
+		if p.Dropped != "" {
+			continue
+		}
+		switch p.Dst {
+		case off:
+			w.OffererDatagrams++
+		case ans:
+			w.AnswererDatagrams++
+		}
+	}
+	if off.IsValid() && w.OffererDatagrams == 0 {
+		w.Notes = append(w.Notes, fmt.Sprintf("no datagram was delivered to the offerer's selected address %s", off))
+	}
+	if ans.IsValid() && w.AnswererDatagrams == 0 {
+		w.Notes = append(w.Notes, fmt.Sprintf("no datagram was delivered to the answerer's selected address %s", ans))
 	}
 }

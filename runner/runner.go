@@ -82,7 +82,7 @@ func Run(ctx context.Context, c *scenarios.Case, opts Options) *results.Result {
 
 func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, res *results.Result) (err error) {
 	s := c.Scenario
-	world, err := vnet.New(s, vnet.Options{Seed: opts.Seed, LoggerFactory: logs, Capture: opts.PCAPDir != ""})
+	world, err := vnet.New(s, vnet.Options{Seed: opts.Seed, LoggerFactory: logs, Capture: true})
 	if err != nil {
 		return fmt.Errorf("world: %w", err)
 	}
@@ -288,6 +288,7 @@ func observe(res *results.Result, c *scenarios.Case, world *vnet.World, relays m
 	if call.Connected {
 		reach(obs, offName, ansName, *books[offName], *books[ansName])
 		obs.Wire.Packets = int(world.Stats().Routers[scenarios.Internet].Forwarded)
+		confirm(obs, world.Packets())
 	}
 	res.World = worldOf(s)
 }
