@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // YAML core tags as yaml.Node.ShortTag reports them.
@@ -25,7 +25,7 @@ const (
 
 // maxNodes bounds the work of one decode: aliases can make a small file
 // stand for a huge tree ("billion laughs").
-const maxNodes = 200_000
+const maxNodes = 50_000
 
 // decoder turns a yaml.Node tree into the types of this package, by
 // reflection over their struct tags, and collects every error with the
@@ -53,8 +53,19 @@ func newDecoder(file string) *decoder {
 	}
 }
 
+// maxErrors bounds the errors of one decode: past it, more say nothing new.
+const maxErrors = 200
+
 // fail records an error at node n.
 func (d *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	if len(d.errs) >= maxErrors {
+		if len(d.errs) == maxErrors {
+			d.errs = append(d.errs, &Error{File: d.file, Line: 1, Col: 1, Msg: fmt.Sprintf("too many errors (more than %d); stopping", maxErrors)})
+			d.budget = 0
+			d.overflow = true
+		}
+		return
+	}
 	line, col := 1, 1
 	if n != nil && n.Line > 0 {
 		line, col = n.Line, n.Column
@@ -169,9 +180,7 @@ func describe(n *yaml.Node) string {
 // quoteHint suggests quoting a plain scalar that YAML read as another type.
 func quoteHint(n *yaml.Node) string {
 	if n.Kind != yaml.ScalarNode {
-		if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
-			return ""
-		}
+		return ""
 	}
 	switch n.ShortTag() {
 	case tagInt, tagFloat, tagBool:
@@ -405,6 +414,11 @@ func (d *decoder) mapping(n *yaml.Node, path string, v reflect.Value, t *tags) {
 		}
 		e := reflect.New(et).Elem()
 		d.decode(val, kp, e, t.mapElem())
+		if e.Kind() == reflect.Pointer && e.IsNil() {
+			// The value did not decode (reported): keep the entry, zero,
+			// so that references to it are not reported as dangling too.
+			e.Set(reflect.New(et.Elem()))
+		}
 		setName(e, key)
 		m.SetMapIndex(reflect.ValueOf(key), e)
 	})

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 var (
@@ -194,7 +194,7 @@ func (d *decoder) portRanges(n *yaml.Node, path string, v reflect.Value, t *tags
 	v.Set(reflect.ValueOf(rs))
 }
 
-var percentString = regexp.MustCompile(patPercent)
+var percentString = regexp.MustCompile(patNumPercent)
 
 // percent reads "2%" or a number 0..100.
 func (d *decoder) percent(n *yaml.Node, path string) (float64, bool) {

@@ -4,7 +4,7 @@ import (
 	"reflect"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // ExpectRule is one rule of the list form of expect: the expectation of

@@ -3,6 +3,7 @@ package scenarios
 import (
 	"reflect"
 	"strings"
+	"sync"
 )
 
 // The struct tags of types.go are the one source of truth for the format:
@@ -58,9 +59,22 @@ func (t *tags) mapElem() *tags {
 	return e
 }
 
+// fieldCache memoizes fieldsOf: a pure function of the type, so sharing
+// it between concurrent loads is safe. Callers must not modify the result.
+var fieldCache sync.Map // reflect.Type -> []field
+
 // fieldsOf lists the document keys of struct type t in declaration order,
 // with inline structs flattened.
 func fieldsOf(t reflect.Type) []field {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]field)
+	}
+	fs := computeFields(t)
+	fieldCache.Store(t, fs)
+	return fs
+}
+
+func computeFields(t reflect.Type) []field {
 	var out []field
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
@@ -76,7 +90,7 @@ func fieldsOf(t reflect.Type) []field {
 			continue
 		}
 		if opts == "inline" {
-			for _, f := range fieldsOf(sf.Type) {
+			for _, f := range computeFields(sf.Type) {
 				f.index = append([]int{i}, f.index...)
 				out = append(out, f)
 			}

@@ -9,7 +9,7 @@ import (
 	"slices"
 	"strings"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // File is one loaded scenario file.
@@ -42,6 +42,9 @@ func Load(path string, data []byte) (*File, error) {
 		}
 		f.Cases = []*Case{{ID: s.Name, Scenario: s, Expect: s.ExpectRules[0].normalized()}}
 		return f, nil
+	}
+	if d.overflow {
+		return nil, d.errs.err()
 	}
 	ats := planMatrix(d, root, s)
 	if d.failedUnder("matrix") {
@@ -118,7 +121,12 @@ func expand(f *File, base *decoder, root *yaml.Node, ats []*yaml.Node) ErrorList
 		parts := make([]string, len(cell))
 		for k, dim := range s.Matrix {
 			v := dim.Values[cell[k]]
-			t, _ := locate(doc, dim.At, true)
+			t, msg := locate(doc, dim.At, true)
+			if msg != "" {
+				// planMatrix resolved the same path in the same tree.
+				return ErrorList{{File: f.Path, Line: ats[k].Line, Col: ats[k].Column, Path: "matrix." + dim.Name + ".at",
+					Msg: "internal error: " + msg}}
+			}
 			t.set(copyNode(v.node, map[*yaml.Node]*yaml.Node{}), ats[k])
 			names[dim.Name] = v.Name
 			dimOrder[k] = dim.Name

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"unicode"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // maxCases bounds the cartesian product of one file's matrix.
@@ -222,11 +222,12 @@ func valueIndex(n *yaml.Node, key string) int {
 	return -1
 }
 
-// deref returns child i of n with aliases resolved; with own set the alias
-// is replaced by a private copy of its target.
+// deref returns child i of n with aliases resolved. With own set, a child
+// that other nodes may share (an alias, or an anchor that aliases point to)
+// is replaced by a private copy, so that changes below it stay on this path.
 func deref(n *yaml.Node, i int, own bool) *yaml.Node {
 	c := n.Content[i]
-	if c.Kind != yaml.AliasNode {
+	if c.Kind != yaml.AliasNode && c.Anchor == "" {
 		return c
 	}
 	t := c

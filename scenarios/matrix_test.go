@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 func TestMatrixExpansion(t *testing.T) {
@@ -137,6 +137,7 @@ func TestMatrixAliasesStayPrivate(t *testing.T) {
 	}{
 		{"peers.a.ice-servers", "stun:85.1.1.2", "stun:b:3478", `["stun:85.1.1.2"]`},
 		{"peers.b.ice-servers.0", "stun:b:3478", "stun:85.1.1.2", `["stun:85.1.1.2"]`},
+		{"peers.a.ice-servers.0", "stun:85.1.1.2", "stun:b:3478", `["stun:85.1.1.2"]`},
 	} {
 		t.Run(tc.at, func(t *testing.T) {
 			src := fmt.Sprintf(matrixDoc, "matrix:\n  s:\n    at: "+tc.at+"\n    values: { one: "+tc.values+" }\nexpect: {}\n")

@@ -7,27 +7,11 @@ import (
 	"io"
 	"regexp"
 	"strconv"
-	"strings"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
-// parserProblems are the yaml.v3 parser (not scanner) error messages.
-var parserProblems = map[string]bool{
-	"did not find expected ',' or ']'":       true,
-	"did not find expected ',' or '}'":       true,
-	"did not find expected '-' indicator":    true,
-	"did not find expected <document start>": true,
-	"did not find expected <stream-start>":   true,
-	"did not find expected key":              true,
-	"did not find expected node content":     true,
-	"found duplicate %TAG directive":         true,
-	"found duplicate %YAML directive":        true,
-	"found incompatible YAML document":       true,
-	"found undefined tag handle":             true,
-}
-
-// yamlLine matches the position yaml.v3 puts in its syntax errors.
+// yamlLine matches the position the YAML parser puts in its syntax errors.
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // parse reads the one YAML document of a file into a node tree.
@@ -35,7 +19,7 @@ func parse(path string, data []byte) (root *yaml.Node, err error) {
 	fail := func(line, col int, format string, args ...any) error {
 		return ErrorList{{File: path, Line: line, Col: col, Msg: fmt.Sprintf(format, args...)}}
 	}
-	// yaml.v3 reports syntax errors by panicking internally and recovering;
+	// The YAML parser reports syntax errors by panicking internally and recovering;
 	// a panic that escapes it is a parser bug, and must not take the
 	// caller down with it.
 	defer func() {
@@ -69,8 +53,9 @@ func parse(path string, data []byte) (root *yaml.Node, err error) {
 	return doc.Content[0], nil
 }
 
-// syntaxError turns a yaml.v3 error into an *Error; yaml.v3 gives a line
-// but no column.
+// syntaxError turns a YAML syntax error into an *Error; the parser gives
+// the 1-based line where it detected the problem (for an unclosed [ or {,
+// the line after it) but no column.
 func syntaxError(path string, data []byte, err error) error {
 	line, msg := 1, err.Error()
 	if m := yamlLine.FindStringSubmatch(msg); m != nil {
@@ -78,12 +63,6 @@ func syntaxError(path string, data []byte, err error) error {
 			line = l
 		}
 		msg = m[2]
-		if parserProblems[msg] {
-			// yaml.v3 prints the 0-based line of a parser error's mark
-			// (the start of the enclosing collection); scanner errors
-			// are already 1-based.
-			line++
-		}
 		// A problem found at the end of the input is on the last line.
 		last := bytes.Count(data, []byte("\n"))
 		if len(data) > 0 && data[len(data)-1] != '\n' {
@@ -93,19 +72,5 @@ func syntaxError(path string, data []byte, err error) error {
 	} else if len(msg) > 6 && msg[:6] == "yaml: " {
 		msg = msg[6:]
 	}
-	return ErrorList{{File: path, Line: line, Msg: "YAML syntax: " + msg + flowHint(data, line, msg)}}
-}
-
-// flowHint explains the likeliest cause of a flow-collection error: this
-// YAML parser (libyaml rules) ends a plain word at '?' inside [...] and
-// {...}, so turn:host:3478?transport=udp must be quoted there.
-func flowHint(data []byte, line int, msg string) string {
-	if !strings.HasPrefix(msg, "did not find expected ',' or") {
-		return ""
-	}
-	lines := bytes.Split(data, []byte("\n"))
-	if line < 1 || line > len(lines) || !bytes.Contains(lines[line-1], []byte("?")) {
-		return ""
-	}
-	return ` (inside [...] or {...} a '?' ends an unquoted word: quote it, like "turn:host:3478?transport=udp")`
+	return ErrorList{{File: path, Line: line, Msg: "YAML syntax: " + msg}}
 }

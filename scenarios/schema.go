@@ -7,7 +7,7 @@ import (
 	"reflect"
 	"strconv"
 
-	"gopkg.in/yaml.v3"
+	yaml "go.yaml.in/yaml/v4"
 )
 
 //go:generate go run ./internal/genschema -o schema.json
@@ -20,9 +20,11 @@ const (
 	patIPv4     = `^(` + octet + `\.){3}` + octet + `$`
 	patCIDR     = `^(` + octet + `\.){3}` + octet + `/(3[0-2]|[12]?[0-9])$`
 	patPorts    = `^[0-9]+(-[0-9]+)?$`
-	// patPercent is also what the loader accepts for a percentage string.
-	patPercent = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)%$`
-	patURL     = `^(stun|turn):`
+	// patNumPercent is the loader's syntax of a percentage string; it then
+	// checks the range 0..100, which patPercent spells out for editors.
+	patNumPercent = `^([0-9]+(\.[0-9]*)?|\.[0-9]+)%$`
+	patPercent    = `^(100(\.0*)?|[0-9]{1,2}(\.[0-9]*)?|\.[0-9]+)%$`
+	patURL        = `^(stun|turn):`
 )
 
 // Schema returns the JSON Schema (draft 2020-12) of the scenario format,

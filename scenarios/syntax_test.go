@@ -7,7 +7,7 @@ import (
 )
 
 // TestSyntaxLines checks that YAML syntax errors name the line of the
-// problem (yaml.v3 numbers parser errors from 0, scanner errors from 1).
+// problem (the line where the parser detected it, 1-based).
 func TestSyntaxLines(t *testing.T) {
 	for _, tc := range []struct {
 		name, src string
@@ -17,7 +17,7 @@ func TestSyntaxLines(t *testing.T) {
 		{"scanner: bad token", "name: x\nhosts:\n  a: @b\n", 3, "found character that cannot start any token"},
 		{"scanner: tab indent", "name: x\nhosts:\n\ta: {}\n", 3, "found character that cannot start any token"},
 		{"parser: block mapping", "name: x\nhosts:\n  a: {}\n b: {}\n", 4, "did not find expected key"},
-		{"parser: unclosed flow", "name: x\nlabels: [a, b\nhosts: {}\n", 2, "did not find expected ',' or ']'"},
+		{"parser: unclosed flow", "name: x\nlabels: [a, b\nhosts: {}\n", 3, "did not find expected ',' or ']'"},
 		{"first line", "[a\n", 1, "did not find expected ',' or ']'"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
