@@ -3,13 +3,10 @@ package runner
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"os"
 	"reflect"
 	"runtime"
-	"strconv"
 	"sync"
 	"testing"
 	"testing/synctest"
@@ -102,63 +99,36 @@ func runReal(ctx context.Context, jobs []Job, opts ExecOptions, parallel int, do
 	wg.Wait()
 }
 
+// mainStartOnce serialises virtual-clock batches: testing's flags and
+// MainStart are process-wide.
 var mainStartOnce sync.Mutex
 
 func runVirtual(jobs []Job, opts ExecOptions, parallel int, done func(int, *results.Result)) {
-	tests := make([]testing.InternalTest, len(jobs))
+	res := make([]*results.Result, len(jobs))
+	fns := make([]func(*testing.T), len(jobs))
 	for i, j := range jobs {
-		tests[i] = testing.InternalTest{
-			Name: strconv.Itoa(i),
-			F: func(t *testing.T) {
-				t.Parallel()
-				o := opts.Options
-				o.Seed = j.Seed
-				var res *results.Result
-				synctest.Test(t, func(t *testing.T) {
-					o.Settle = synctest.Wait
-					res = runProtected(t.Context(), j.Case, o)
-				})
-				if res == nil {
-					// synctest reported a fault of the case itself (a
-					// goroutine left behind, a deadlock): that is a harness
-					// error for this case, not a crash of the run.
-					res = newResult(j.Case)
-					res.Verdict = results.Error
-					res.Reasons = []string{"case did not finish cleanly in its virtual-time bubble"}
-				}
-				done(i, res)
-			},
+		fns[i] = func(t *testing.T) {
+			o := opts.Options
+			o.Seed = j.Seed
+			o.Settle = synctest.Wait
+			res[i] = runProtected(t.Context(), j.Case, o)
 		}
 	}
-	mainStartOnce.Lock()
-	defer mainStartOnce.Unlock()
-	if testing.Testing() {
-		// Inside a test binary (benchmarks, the command's own tests) the
-		// testing package is already initialised: RunTests runs the cases
-		// as top-level tests of this binary without a second MainStart.
-		_ = flag.Set("test.parallel", strconv.Itoa(parallel))
-		_ = testing.RunTests(matchAll, tests)
-		return
-	}
-	m := testing.MainStart(testDeps{}, tests, nil, nil, nil)
-	// testing reads its own flags from flag.CommandLine; parse them here so it
-	// does not look at the icelab command line.
-	if !flag.Parsed() {
-		_ = flag.CommandLine.Parse([]string{"-test.parallel=" + strconv.Itoa(parallel)})
-	} else {
-		_ = flag.Set("test.parallel", strconv.Itoa(parallel))
-	}
-	// testing prints PASS/FAIL and test names to os.Stdout; the caller's
-	// output is ours. Silence it for the duration.
-	stdout := os.Stdout
-	if devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0); err == nil {
-		os.Stdout = devnull
-		defer func() { os.Stdout = stdout; _ = devnull.Close() }()
-	}
-	_ = m.Run()
+	inBubbles(fns, parallel, func(i int, clean bool) {
+		r := res[i]
+		if !clean || r == nil {
+			// synctest reported a fault of the case itself (a goroutine
+			// left behind, a deadlock): a harness error for this case,
+			// not a crash of the run.
+			if r == nil {
+				r = newResult(jobs[i].Case)
+			}
+			r.Verdict = results.Error
+			r.Reasons = append(r.Reasons, "case did not finish cleanly in its virtual-time bubble (a goroutine outlived it or it deadlocked)")
+		}
+		done(i, r)
+	})
 }
-
-func matchAll(_, _ string) (bool, error) { return true, nil }
 
 // runProtected turns a panic inside a case into an error verdict rather than
 // the end of the whole run.

@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -97,16 +98,12 @@ func floorCall(ctx context.Context) error {
 	}
 	defer func() { _ = ans.Close() }()
 
-	off.OnICECandidate(func(c *webrtc.ICECandidate) {
-		if c != nil {
-			_ = ans.AddICECandidate(c.ToJSON())
-		}
-	})
-	ans.OnICECandidate(func(c *webrtc.ICECandidate) {
-		if c != nil {
-			_ = off.AddICECandidate(c.ToJSON())
-		}
-	})
+	// Trickle: a candidate may only be added once the far side has the
+	// remote description, so each side's candidates wait in a queue until
+	// then, as any real signalling channel must arrange.
+	offQ, ansQ := newTrickle(ans), newTrickle(off)
+	off.OnICECandidate(offQ.add)
+	ans.OnICECandidate(ansQ.add)
 	ans.OnDataChannel(func(dc *webrtc.DataChannel) {
 		dc.OnMessage(func(m webrtc.DataChannelMessage) { _ = dc.Send(m.Data) })
 	})
@@ -129,6 +126,7 @@ func floorCall(ctx context.Context) error {
 	if err := ans.SetRemoteDescription(offer); err != nil {
 		return err
 	}
+	offQ.ready()
 	answer, err := ans.CreateAnswer(nil)
 	if err != nil {
 		return err
@@ -139,6 +137,7 @@ func floorCall(ctx context.Context) error {
 	if err := off.SetRemoteDescription(answer); err != nil {
 		return err
 	}
+	ansQ.ready()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	select {
@@ -170,4 +169,38 @@ func TestFloorConnects(t *testing.T) {
 		}
 	}
 	synctest.Test(t, fn)
+}
+
+// trickle forwards candidates to a peer connection, holding them until its
+// remote description is set.
+type trickle struct {
+	mu      sync.Mutex
+	to      *webrtc.PeerConnection
+	pending []webrtc.ICECandidateInit
+	open    bool
+}
+
+func newTrickle(to *webrtc.PeerConnection) *trickle { return &trickle{to: to} }
+
+func (q *trickle) add(c *webrtc.ICECandidate) {
+	if c == nil {
+		return
+	}
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if !q.open {
+		q.pending = append(q.pending, c.ToJSON())
+		return
+	}
+	_ = q.to.AddICECandidate(c.ToJSON())
+}
+
+func (q *trickle) ready() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	q.open = true
+	for _, c := range q.pending {
+		_ = q.to.AddICECandidate(c)
+	}
+	q.pending = nil
 }

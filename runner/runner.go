@@ -24,6 +24,7 @@ import (
 	"github.com/icelab/icelab/results"
 	"github.com/icelab/icelab/scenarios"
 	"github.com/icelab/icelab/vnet"
+	"github.com/icelab/icelab/vnet/natprobe"
 )
 
 // Options control one case run.
@@ -38,6 +39,10 @@ type Options struct {
 	// PCAPDir, when set, receives one capture per case of what crossed the
 	// internet router (<id>.pcap, '/' and ',' replaced).
 	PCAPDir string
+	// ProbeNAT runs the RFC 5780 probe on the case's networks (in a world of
+	// its own, before the call) and records each classification in
+	// observed.nat, so a report shows what every NAT actually did.
+	ProbeNAT bool
 	// Settle, when set, is called after the peers close and before the
 	// relays' logs are read, to let in-flight datagrams land. Inside a
 	// synctest bubble it is synctest.Wait, which makes it exact.
@@ -199,6 +204,16 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 	}
 
 	observe(res, c, world, relays, call)
+	if opts.ProbeNAT && len(s.Networks) > 0 {
+		probed, err := natprobe.Probe(ctx, s, natprobe.Options{Seed: opts.Seed, LoggerFactory: logs})
+		if err != nil {
+			return fmt.Errorf("probe-nat: %w", err)
+		}
+		res.Observed.NAT = map[string]results.NATBehavior{}
+		for name, r := range probed {
+			res.Observed.NAT[name] = r.NATBehavior()
+		}
+	}
 	return nil
 }
 

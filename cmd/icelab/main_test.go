@@ -167,3 +167,36 @@ func TestLabelExpr(t *testing.T) {
 		}
 	}
 }
+
+func TestProbeNAT(t *testing.T) {
+	code, out, errs := icelab(t, "probe-nat", "--run", "home-to-office|phone-4g-turn")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	for _, want := range []string{"home", "office", "carrier", "APDM/APDF"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("probe-nat output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "MISMATCH") {
+		t.Fatalf("a library NAT does not behave as declared:\n%s", out)
+	}
+	if code, _, _ := icelab(t, "probe-nat", "--vantage", "moon"); code != exitInvalid {
+		t.Fatalf("bad --vantage exit %d, want 2", code)
+	}
+}
+
+func TestRunRecordsNATProbe(t *testing.T) {
+	dir := t.TempDir()
+	if code, out, errs := icelab(t, "run", "--probe-nat", "--out", dir, "--run", "^phone-4g-turn$"); code != exitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errs)
+	}
+	run, err := results.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	nat := run.Cases[0].Observed.NAT["carrier"]
+	if nat.Mapping != "address-and-port-dependent" || nat.Filtering != "address-and-port-dependent" {
+		t.Fatalf("carrier classified %+v, want symmetric", nat)
+	}
+}

@@ -26,6 +26,7 @@ type runFlags struct {
 	repeat   int
 	pcap     bool
 	baseline string
+	probeNAT bool
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -41,6 +42,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.repeat, "repeat", 1, "run every case N times; differing outcomes are reported flaky")
 	fs.BoolVar(&f.pcap, "pcap", false, "write one capture per case of what crossed the internet router to OUT/pcap/")
 	fs.StringVar(&f.baseline, "baseline", "", "compare with this results.json; a regression exits 1")
+	fs.BoolVar(&f.probeNAT, "probe-nat", false, "also classify every network's NAT with the RFC 5780 probe and record it in the results")
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
 	}
@@ -81,6 +83,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	opts := runner.ExecOptions{Clock: f.clock, Parallel: f.parallel}
 	opts.Verbose = f.verbose
+	opts.ProbeNAT = f.probeNAT
 	if f.verbose {
 		opts.LogWriter = &lockedWriter{w: stderr}
 	}
