@@ -7,6 +7,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"hash/fnv"
@@ -263,15 +264,7 @@ func observe(res *results.Result, c *scenarios.Case, world *vnet.World, relays m
 	}
 	obs.Gathered = map[string][]results.Candidate{offName: call.Offerer.Gathered, ansName: call.Answerer.Gathered}
 	obs.Timeline = append(append([]results.Event(nil), call.Offerer.Events...), call.Answerer.Events...)
-	slices.SortStableFunc(obs.Timeline, func(a, b results.Event) int {
-		switch {
-		case a.AtMS < b.AtMS:
-			return -1
-		case a.AtMS > b.AtMS:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(obs.Timeline, func(a, b results.Event) int { return cmp.Compare(a.AtMS, b.AtMS) })
 
 	books := map[string]*addressBook{}
 	for _, name := range []string{offName, ansName} {
