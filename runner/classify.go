@@ -101,8 +101,18 @@ func reach(obs *results.Observed, offName, ansName string, off, ans addressBook)
 	}
 	note(offName, offPair.Local, obs.Offerer, offAt)
 	note(ansName, ansPair.Local, obs.Answerer, ansAt)
-	if a, ok := relayedBy(obs.Allocations, offAt); ok && obs.Offerer == scenarios.ReachRelay && a.Peer != "" && a.Peer != offName {
-		wire.Notes = append(wire.Notes, fmt.Sprintf("%s reached through an allocation of %s", offName, a.Peer))
+	for _, side := range []struct {
+		name string
+		at   netip.AddrPort
+	}{{offName, offAt}, {ansName, ansAt}} {
+		a, ok := relayedBy(obs.Allocations, side.at)
+		switch {
+		case !ok:
+		case a.Peer == "":
+			wire.Notes = append(wire.Notes, fmt.Sprintf("%s reached through relay %s at %s, an allocation from %s whose owner the world cannot tell (peers share that NAT address)", side.name, a.Relay, side.at, a.Client))
+		case a.Peer != side.name:
+			wire.Notes = append(wire.Notes, fmt.Sprintf("%s reached through an allocation of %s", side.name, a.Peer))
+		}
 	}
 }
 

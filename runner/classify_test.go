@@ -22,7 +22,7 @@ func TestClassify(t *testing.T) {
 		{"81.2.3.4:49152", "reflexive"},
 		{"100.64.0.2:49153", "reflexive"}, // the inner NAT of a double NAT
 		{"85.1.1.1:50001", "relay"},
-		{"85.1.1.1:50002", Unknown}, // another allocation on the same relay is not ours
+		{"85.1.1.1:50002", Unknown}, // not an allocation of the case
 		{"10.0.0.1:1", Unknown},
 	}
 	for _, tt := range tests {

@@ -286,12 +286,12 @@ func observe(res *results.Result, c *scenarios.Case, world *vnet.World, relays m
 			obs.Allocations = append(obs.Allocations, ra)
 		}
 	}
+	// A relayed address belongs to exactly one allocation, so an address
+	// that is one means "reached via a relay" whoever allocated it: the
+	// allocation's owner cannot always be told (two peers behind one NAPT
+	// share its public address), the path class can.
 	for _, name := range []string{offName, ansName} {
-		for _, a := range obs.Allocations {
-			if a.Peer == name {
-				books[name].allocations = append(books[name].allocations, a)
-			}
-		}
+		books[name].allocations = obs.Allocations
 	}
 	if call.Connected {
 		reach(obs, offName, ansName, *books[offName], *books[ansName])
