@@ -148,8 +148,7 @@ func New(s *scenarios.Scenario, opts Options) (*World, error) {
 			err = routerOf(nw).AddNet(pn)
 		}
 		if err == nil {
-			// pion lower-cases names before looking them up.
-			err = root.AddHost(strings.ToLower(name), h.IP.String())
+			err = w.register(s, root, name, h)
 		}
 		if err != nil {
 			_ = w.closeLinks()
@@ -234,6 +233,36 @@ func (w *World) closeLinks() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// register makes a host's name resolvable with split horizon, as DNS for a
+// cloud server behaves: inside its own network (and networks below it) the
+// name is its own address; above a one-to-one NAT that maps it, the name is
+// the NAT's public address, so `turn:NAME:3478` from outside reaches a TURN
+// server on a 1:1-NAT host. A host that no 1:1 chain exposes keeps its own
+// address at the root: resolvable, though unreachable from outside, as a
+// private address published in DNS would be.
+func (w *World) register(s *scenarios.Scenario, root *pvnet.Router, name string, h *scenarios.Host) error {
+	// pion lower-cases names before looking them up.
+	key := strings.ToLower(name)
+	addr, cur := h.IP, h.Network
+	if cur == "" {
+		cur = scenarios.Internet
+	}
+	for cur != scenarios.Internet {
+		n := w.networks[cur]
+		if err := n.router.AddHost(key, addr.String()); err != nil {
+			return err
+		}
+		if !s.Networks[cur].NAT.OneToOne {
+			break
+		}
+		addr, cur = n.public, n.parent
+	}
+	if cur == scenarios.Internet {
+		return root.AddHost(key, addr.String())
+	}
+	return root.AddHost(key, h.IP.String())
 }
 
 // Net returns the host's network stack (a transport.Net for pion's
