@@ -129,8 +129,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // mergeRepeats folds N consecutive runs of each case into one result. A case
-// whose verdict, path or reach classes differ between repeats is flaky, and
-// fails: a harness that cannot repeat itself cannot be trusted.
+// whose verdict or path class differs between repeats is flaky, and fails: a
+// harness that cannot repeat itself cannot be trusted. Differences that the
+// expectation allows (a reach class listed as one of several) are kept in
+// Outcomes but do not make the case flaky.
 func mergeRepeats(rs []*results.Result, repeat int) []*results.Result {
 	if repeat <= 1 {
 		return rs
@@ -139,16 +141,20 @@ func mergeRepeats(rs []*results.Result, repeat int) []*results.Result {
 	for i := 0; i < len(rs); i += repeat {
 		group := rs[i : i+repeat]
 		first := group[0]
-		var outcomes []string
+		var outcomes, verdicts []string
 		for _, r := range group {
-			o := outcome(r)
-			if !slices.Contains(outcomes, o) {
+			if o := outcome(r); !slices.Contains(outcomes, o) {
 				outcomes = append(outcomes, o)
+			}
+			if v := r.Verdict + " " + r.Observed.Path; !slices.Contains(verdicts, v) {
+				verdicts = append(verdicts, v)
 			}
 		}
 		if len(outcomes) > 1 {
-			first.Flaky = true
 			first.Outcomes = outcomes
+		}
+		if len(verdicts) > 1 {
+			first.Flaky = true
 			first.Verdict = results.Fail
 			first.Reasons = append(first.Reasons, fmt.Sprintf("flaky: %d repeats gave %d outcomes: %s", repeat, len(outcomes), strings.Join(outcomes, " | ")))
 		}
