@@ -38,7 +38,8 @@ type Options struct {
 	Verbose   bool
 	LogWriter io.Writer
 	// PCAPDir, when set, receives one capture per case of what crossed the
-	// internet router (<id>.pcap, '/' and ',' replaced).
+	// internet router (<id>.pcap, '/' and ',' replaced) and one per network
+	// of what its router saw inside (<id>.<network>.pcap).
 	PCAPDir string
 	// ProbeNAT runs the RFC 5780 probe on the case's networks (in a world of
 	// its own, before the call) and records each classification in
@@ -98,7 +99,7 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 	}
 	defer func() {
 		if opts.PCAPDir != "" {
-			if perr := writePCAP(world, opts.PCAPDir, c.ID); perr != nil && err == nil {
+			if perr := writePCAP(world, s, opts.PCAPDir, c.ID); perr != nil && err == nil {
 				err = perr
 			}
 		}

@@ -48,26 +48,34 @@ func worldOf(s *scenarios.Scenario) *results.World {
 	return w
 }
 
-// PCAPName is the file name of a case's capture.
-func PCAPName(id string) string {
+// PCAPName is the file name of a case's capture at a router: the internet
+// router's is <id>.pcap, a network's inside view <id>.<network>.pcap.
+func PCAPName(id, router string) string {
 	r := strings.NewReplacer("/", "__", ",", "_", "=", "-", " ", "_")
-	return r.Replace(id) + ".pcap"
+	if router == scenarios.Internet {
+		return r.Replace(id) + ".pcap"
+	}
+	return r.Replace(id) + "." + router + ".pcap"
 }
 
-func writePCAP(world *vnet.World, dir, id string) error {
+// writePCAP writes what crossed the internet router, and each network's
+// router (its inside view, before NAT), one file per router.
+func writePCAP(world *vnet.World, s *scenarios.Scenario, dir, id string) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("pcap: %w", err)
 	}
-	f, err := os.Create(filepath.Join(dir, PCAPName(id)))
-	if err != nil {
-		return fmt.Errorf("pcap: %w", err)
-	}
-	if err := world.WritePCAP(f, scenarios.Internet); err != nil {
-		_ = f.Close()
-		return fmt.Errorf("pcap: %w", err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("pcap: %w", err)
+	for _, router := range append([]string{scenarios.Internet}, sortedKeys(s.Networks)...) {
+		f, err := os.Create(filepath.Join(dir, PCAPName(id, router)))
+		if err != nil {
+			return fmt.Errorf("pcap: %w", err)
+		}
+		if err := world.WritePCAP(f, router); err != nil {
+			_ = f.Close()
+			return fmt.Errorf("pcap %s: %w", router, err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("pcap: %w", err)
+		}
 	}
 	return nil
 }

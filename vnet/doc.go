@@ -68,12 +68,17 @@
 // the same router through pion's DuplicationFilter and dropping the original;
 // see link for why not MinDelay, MaxJitter or DelayFilter.
 //
-// Random draws come from generators owned by each network and seeded with
-// Options.Seed plus a hash of the network name, so the same seed and the same
-// sequence of datagrams through a network give the same drops and delays.
-// Other randomness is pion's and unseeded: ephemeral ports (5000-5999, from
-// the global math/rand), ICE credentials, and goroutine scheduling, which can
-// change the order of datagrams from independent senders.
+// Delay draws come from a generator owned by each network and seeded with
+// Options.Seed plus a hash of the network name. Loss draws are a hash of the
+// seed, the loss stream (direction, the two addresses, the datagram's kind:
+// STUN message type, ChannelData, DTLS content and handshake type) and the
+// datagram's index in that stream: the k-th DTLS record from a laptop to a
+// desktop is lost or not whatever the scheduler did to unrelated datagrams,
+// so the same seed loses the same logical datagrams from run to run. What
+// stays unseeded is pion's: ephemeral ports (5000-5999, from the global
+// math/rand), and goroutine scheduling, which interleaves datagrams of one
+// stream from several sockets (ICE checks of different pairs) differently,
+// so loss can still move which pair wins, rarely.
 //
 // # Capture
 //

@@ -57,7 +57,7 @@ func (t *routerTap) filter(c pvnet.Chunk) bool {
 				return false
 			}
 			if !n.hairpinLeg(dir, src.Addr(), dst.Addr()) {
-				if n.link.lose() {
+				if n.link.lose(dir, src.Addr(), dst.Addr(), c.UserData()) {
 					t.rec.record(t.name, src, dst, c.UserData(), DropLoss)
 					return false
 				}

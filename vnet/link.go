@@ -1,9 +1,10 @@
 package vnet
 
 import (
+	"encoding/binary"
 	"fmt"
 	"hash/fnv"
-	"math/rand"
+	"net/netip"
 
 	"github.com/icelab/icelab/scenarios"
 	pvnet "github.com/pion/transport/v3/vnet"
@@ -40,8 +41,11 @@ import (
 // is closed while Router.Stop (which does not wait for the goroutine) is still
 // draining, which would leak on Close.
 type link struct {
-	loss    float64 // percent, 0..100
-	lossRng *rand.Rand
+	loss     float64 // percent, 0..100
+	lossSeed uint64
+	// lossSeq counts datagrams per loss stream (see lose). Only the router's
+	// goroutine touches it (filters run under the router's mutex).
+	lossSeq map[lossStream]uint64
 
 	delayed bool
 	dup     *pvnet.DuplicationFilter
@@ -79,9 +83,10 @@ func newLink(cfg scenarios.Link, router *pvnet.Router, seed int64, name string) 
 		return nil, err
 	}
 	l := &link{
-		loss:    cfg.Loss,
-		lossRng: rand.New(rand.NewSource(seedFor(seed, "loss", name))), //nolint:gosec // emulation, not crypto
-		pending: map[string]int{},
+		loss:     cfg.Loss,
+		lossSeed: uint64(seedFor(seed, "loss", name)), //nolint:gosec // a seed, not a quantity
+		lossSeq:  map[lossStream]uint64{},
+		pending:  map[string]int{},
 	}
 	lo, hi := cfg.Delay-cfg.Jitter, cfg.Delay+cfg.Jitter
 	if lo < 0 {
@@ -119,9 +124,74 @@ func (l *link) returning(c pvnet.Chunk) bool {
 	return true
 }
 
-// lose draws whether this crossing loses the datagram.
-func (l *link) lose() bool {
-	return l.loss > 0 && l.lossRng.Float64()*100 < l.loss
+// lossStream is what a loss draw is keyed on: the direction and the two
+// addresses of a crossing (not ports: pion picks host ports at random) and
+// the kind of datagram. Within one stream datagrams come from one protocol
+// state machine in a fixed order (a DTLS handshake, an SCTP association, the
+// Binding requests of one agent to one server), so the k-th datagram of a
+// stream is the same logical datagram from run to run even when goroutine
+// scheduling interleaves streams differently.
+type lossStream struct {
+	dir      direction
+	src, dst netip.Addr
+	kind     uint16
+}
+
+// lose decides whether this crossing loses the datagram. The draw is a hash
+// of the seed, the stream and the datagram's index in it, not the next value
+// of a shared generator: a shared generator hands its draws to whichever
+// datagram the scheduler lets through first, so the same seed would lose
+// different datagrams on every run (and a lost DTLS HelloVerifyRequest, say,
+// fails a call that a lost ICE check does not).
+func (l *link) lose(dir direction, src, dst netip.Addr, payload []byte) bool {
+	if l.loss <= 0 {
+		return false
+	}
+	key := lossStream{dir: dir, src: src, dst: dst, kind: datagramKind(payload)}
+	k := l.lossSeq[key]
+	l.lossSeq[key] = k + 1
+	h := fnv.New64a()
+	var b [8]byte
+	binary.LittleEndian.PutUint64(b[:], l.lossSeed)
+	_, _ = h.Write(b[:])
+	_, _ = h.Write([]byte{byte(dir)})
+	s4, d4 := src.As4(), dst.As4()
+	_, _ = h.Write(s4[:])
+	_, _ = h.Write(d4[:])
+	binary.LittleEndian.PutUint16(b[:2], key.kind)
+	_, _ = h.Write(b[:2])
+	binary.LittleEndian.PutUint64(b[:], k)
+	_, _ = h.Write(b[:])
+	// The top 53 bits as a uniform float in [0, 1).
+	return float64(mix(h.Sum64())>>11)/(1<<53)*100 < l.loss
+}
+
+// mix is splitmix64's finaliser: FNV's low bits are weak, this spreads them.
+func mix(x uint64) uint64 {
+	x ^= x >> 30
+	x *= 0xbf58476d1ce4e5b9
+	x ^= x >> 27
+	x *= 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// datagramKind classifies a UDP payload for loss streams: a STUN message by
+// its type (method and class), TURN ChannelData, a DTLS record by content
+// type (and handshake message type), anything else as one kind.
+func datagramKind(p []byte) uint16 {
+	switch {
+	case len(p) >= 20 && p[0] < 0x40 && binary.BigEndian.Uint32(p[4:8]) == 0x2112A442:
+		return 0x1000 | binary.BigEndian.Uint16(p[0:2])&0x3fff // STUN message type
+	case len(p) >= 4 && p[0] >= 0x40 && p[0] <= 0x7f:
+		return 0x2000 // ChannelData
+	case len(p) >= 13 && p[0] >= 20 && p[0] <= 63:
+		kind := uint16(0x3000) | uint16(p[0])
+		if p[0] == 22 && len(p) >= 14 && p[3] == 0 && p[4] == 0 {
+			kind |= uint16(p[13]&0x3f) << 6 // unencrypted handshake: its message type
+		}
+		return kind
+	}
+	return 0x4000
 }
 
 // delay schedules a delayed copy of c and reports whether it did; the caller

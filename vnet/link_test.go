@@ -225,3 +225,58 @@ func TestJitter(t *testing.T) {
 		t.Fatalf("round trips span [%s, %s], want spread within [60ms, 142ms]", lo, hi)
 	}
 }
+
+// TestLossIsPerStream: a stream's drops do not depend on how other streams
+// interleave with it. The host sends 100 datagrams to s1 and 100 to s2,
+// once one after the other and once alternating; each stream loses the same
+// datagrams (by index) both times. With a shared generator the alternating
+// order would hand the draws to different datagrams.
+func TestLossIsPerStream(t *testing.T) {
+	pattern := func(interleave bool) (a, b []bool) {
+		var pa, pb []bool
+		synctest.Test(t, func(t *testing.T) {
+			n := lanNet(cone(scenarios.EndpointIndependent, scenarios.EndpointIndependent))
+			n.Link.Loss = 30
+			w := start(t, lanWorld(n), Options{Seed: 11})
+			r1, r2 := listen(t, w, "s1", 9), listen(t, w, "s2", 9)
+			c := listen(t, w, "c", 4000)
+			for i := range 100 {
+				if interleave {
+					send(t, c, ap(s1+":9"), "a"+strconv.Itoa(i))
+					send(t, c, ap(s2+":9"), "b"+strconv.Itoa(i))
+				} else {
+					send(t, c, ap(s1+":9"), "a"+strconv.Itoa(i))
+				}
+			}
+			if !interleave {
+				for i := range 100 {
+					send(t, c, ap(s2+":9"), "b"+strconv.Itoa(i))
+				}
+			}
+			got := func(conn net.PacketConn, prefix string) []bool {
+				arrived := map[string]bool{}
+				for _, m := range drain(t, conn, time.Second) {
+					arrived[m] = true
+				}
+				out := make([]bool, 100)
+				for i := range out {
+					out[i] = arrived[prefix+strconv.Itoa(i)]
+				}
+				return out
+			}
+			pa, pb = got(r1, "a"), got(r2, "b")
+		})
+		return pa, pb
+	}
+	a1, b1 := pattern(false)
+	a2, b2 := pattern(true)
+	if !slices.Equal(a1, a2) || !slices.Equal(b1, b2) {
+		t.Fatal("a stream's losses changed with the interleaving of another stream")
+	}
+	if slices.Equal(a1, b1) {
+		t.Fatal("two streams lost exactly the same datagrams: the stream is not part of the draw")
+	}
+	if n := count(a1); n < 50 || n > 90 {
+		t.Fatalf("%d of 100 arrived at 30%% loss", n)
+	}
+}

@@ -100,6 +100,11 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 	run := &results.Run{Version: 1, StartedAt: start.UTC(), Clock: f.clock, WallMS: float64(wall.Microseconds()) / 1000}
 	run.Cases = mergeRepeats(runs, f.repeat)
+	for _, r := range run.Cases {
+		if r.Flaky {
+			fmt.Fprintf(stdout, "%s %s\n      %s\n", paint(pr.color, "33", "FLAKY"), r.ID, strings.Join(r.Outcomes, "\n      "))
+		}
+	}
 	printSummary(stdout, run, wall, pr.color)
 
 	code := exitOK
