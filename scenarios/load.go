@@ -230,6 +230,9 @@ func LoadFS(fsys fs.FS, root string) ([]*File, error) {
 			errs = append(errs, &Error{File: p, Msg: err.Error()})
 			return nil
 		}
+		if e.IsDir() && p != root && skipDir(e.Name()) {
+			return fs.SkipDir
+		}
 		if !e.IsDir() && isYAML(p) {
 			paths = append(paths, p)
 		}
@@ -264,6 +267,9 @@ func LoadPaths(paths []string) ([]*File, error) {
 			if err != nil {
 				errs = append(errs, &Error{File: q, Msg: err.Error()})
 				return nil
+			}
+			if e.IsDir() && q != p && skipDir(e.Name()) {
+				return filepath.SkipDir
 			}
 			if !e.IsDir() && isYAML(q) {
 				files = append(files, q)
@@ -315,4 +321,12 @@ func loadAll(paths []string, read func(string) ([]byte, error), errs ErrorList) 
 		out = append(out, f)
 	}
 	return out, errs.err()
+}
+
+// skipDir reports whether a folder met while walking is left out, as the go
+// tool leaves them out: testdata (fixtures, such as the loader's own
+// malformed files) and folders starting with '.' or '_'. A folder named on
+// the command line is always read.
+func skipDir(name string) bool {
+	return name == "testdata" || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")
 }

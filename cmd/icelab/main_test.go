@@ -200,3 +200,13 @@ func TestRunRecordsNATProbe(t *testing.T) {
 		t.Fatalf("carrier classified %+v, want symmetric", nat)
 	}
 }
+
+func TestValidateLibraryFolder(t *testing.T) {
+	code, out, errs := icelab(t, "validate", "../../scenarios")
+	if code != exitOK {
+		t.Fatalf("validate scenarios/: exit %d\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "files valid") {
+		t.Fatalf("output %q", out)
+	}
+}
