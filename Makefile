@@ -4,7 +4,7 @@ OUT     ?= out
 BIN     := bin/icelab
 BASELINE := results/baseline.json
 
-.PHONY: run test bench lint fuzz build clean
+.PHONY: run test bench lint fuzz build clean baseline
 
 build:
 	$(GO) build -o $(BIN) ./cmd/icelab
@@ -15,6 +15,10 @@ build:
 # is one.
 run: build
 	./$(BIN) run --out $(OUT) $(if $(wildcard $(BASELINE)),--baseline $(BASELINE))
+
+# Records the current library run as the baseline `make run` compares with.
+baseline: build
+	./$(BIN) run --out $(OUT) --save-baseline $(BASELINE)
 
 # The whole test suite: vet, staticcheck, unit tests, the Ginkgo suites and
 # the loader's fuzz seed corpus.

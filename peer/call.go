@@ -24,6 +24,12 @@ type CallOptions struct {
 	// Messages of Size bytes are sent by the offerer and must all be echoed.
 	// Messages == 0 skips the probe.
 	Messages, Size int
+	// SignalDelay is the one-way latency of the signalling channel: every
+	// description and trickled candidate reaches the far side this much
+	// after it was sent. 0 delivers at once, which leaves the order between
+	// a trickled candidate and a connectivity check that arrives at the same
+	// instant to goroutine scheduling.
+	SignalDelay time.Duration
 }
 
 // CallResult is what one call did.
@@ -85,7 +91,7 @@ func Call(ctx context.Context, offerer, answerer *Peer, opts CallOptions) (*Call
 		start:   start,
 		wake:    make(chan struct{}, 1),
 	}
-	toAnswerer, toOfferer := newWire(), newWire()
+	toAnswerer, toOfferer := newWire(opts.SignalDelay), newWire(opts.SignalDelay)
 	var err error
 	if c.off, err = openLeg(offerer, "offerer", start, opts.Trickle, toAnswerer, c.notify); err != nil {
 		return nil, fmt.Errorf("call: %w", err)

@@ -3,6 +3,7 @@ package peer
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/pion/webrtc/v4"
 )
@@ -12,6 +13,8 @@ import (
 type message struct {
 	desc *webrtc.SessionDescription
 	cand *webrtc.ICECandidateInit
+	// due is when the far side gets it: sent + the wire's delay.
+	due time.Time
 }
 
 // wire carries signalling one way, in order, in process. Candidates pushed
@@ -20,6 +23,8 @@ type message struct {
 // AddICECandidate fails with ErrNoRemoteDescription otherwise), and pion may
 // report the first candidate before the caller got to send its description.
 type wire struct {
+	// delay is the one-way latency of the signalling channel.
+	delay    time.Duration
 	mu       sync.Mutex
 	descSent bool
 	held     []message
@@ -27,12 +32,18 @@ type wire struct {
 	ready    chan struct{} // cap 1: "queue is non-empty"
 }
 
-func newWire() *wire { return &wire{ready: make(chan struct{}, 1)} }
+func newWire(delay time.Duration) *wire {
+	return &wire{delay: delay, ready: make(chan struct{}, 1)}
+}
 
 func (w *wire) sendDesc(d webrtc.SessionDescription) {
 	w.mu.Lock()
-	w.queue = append(w.queue, message{desc: &d})
-	w.queue = append(w.queue, w.held...)
+	due := time.Now().Add(w.delay)
+	w.queue = append(w.queue, message{desc: &d, due: due})
+	for _, m := range w.held {
+		m.due = due
+		w.queue = append(w.queue, m)
+	}
 	w.held = nil
 	w.descSent = true
 	w.mu.Unlock()
@@ -41,10 +52,11 @@ func (w *wire) sendDesc(d webrtc.SessionDescription) {
 
 func (w *wire) sendCand(c webrtc.ICECandidateInit) {
 	w.mu.Lock()
+	m := message{cand: &c, due: time.Now().Add(w.delay)}
 	if w.descSent {
-		w.queue = append(w.queue, message{cand: &c})
+		w.queue = append(w.queue, m)
 	} else {
-		w.held = append(w.held, message{cand: &c})
+		w.held = append(w.held, m)
 	}
 	w.mu.Unlock()
 	w.signal()
@@ -75,6 +87,9 @@ func (w *wire) pump(ctx context.Context, handle func(context.Context, message) e
 		case <-w.ready:
 		}
 		for _, m := range w.take() {
+			if !sleepUntil(ctx, m.due) {
+				return nil
+			}
 			if err := handle(ctx, m); err != nil {
 				if ctx.Err() != nil {
 					return nil // the call is over; not a harness fault
@@ -82,5 +97,23 @@ func (w *wire) pump(ctx context.Context, handle func(context.Context, message) e
 				return err
 			}
 		}
+	}
+}
+
+// sleepUntil waits until t or until ctx ends; it reports whether t came.
+// Messages are queued in order with the same delay, so waiting for each in
+// turn keeps them in order.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	d := time.Until(t)
+	if d <= 0 {
+		return ctx.Err() == nil
+	}
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
 	}
 }

@@ -12,7 +12,7 @@ import (
 // before the description arrive after it, in order.
 func TestWireHoldsCandidatesUntilDescription(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		w := newWire()
+		w := newWire(0)
 		w.sendCand(webrtc.ICECandidateInit{Candidate: "c1"})
 		w.sendCand(webrtc.ICECandidateInit{Candidate: "c2"})
 		w.sendDesc(webrtc.SessionDescription{Type: webrtc.SDPTypeOffer, SDP: "d"})

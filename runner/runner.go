@@ -180,10 +180,11 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 	defer closePeers()
 
 	call, err := peer.Call(ctx, op, ap, peer.CallOptions{
-		Trickle:  s.Call.Trickle,
-		Timeout:  s.Call.Timeout,
-		Messages: s.Call.Data.Messages,
-		Size:     s.Call.Data.Size,
+		Trickle:     s.Call.Trickle,
+		Timeout:     s.Call.Timeout,
+		Messages:    s.Call.Data.Messages,
+		Size:        s.Call.Data.Size,
+		SignalDelay: s.Call.SignalDelay,
 	})
 	if err != nil {
 		return fmt.Errorf("call: %w", err)

@@ -207,7 +207,13 @@ type Call struct {
 	Answerer string        `yaml:"answerer" doc:"the peer that answers" required:"true" format:"name"`
 	Trickle  bool          `yaml:"trickle" doc:"default true; false sends complete SDP only" default:"true"`
 	Timeout  time.Duration `yaml:"timeout" doc:"connect deadline; default 10s" default:"10s" min:"1ns"`
-	Data     Data          `yaml:"data" doc:"data-channel echo probe"`
+	// SignalDelay is the one-way latency of the signalling channel (offer,
+	// answer, trickled candidates). It decides races that real calls have:
+	// a connectivity check that arrives before the candidate it comes from
+	// makes pion learn a peer-reflexive candidate, which it nominates later
+	// than a host one. 0 leaves such races to goroutine scheduling.
+	SignalDelay time.Duration `yaml:"signal-delay" doc:"one-way latency of the signalling channel (offer, answer, trickled candidates); default 20ms, 0 = instant" default:"20ms" min:"0s"`
+	Data        Data          `yaml:"data" doc:"data-channel echo probe"`
 }
 
 // Data is the data-channel echo probe of a call.

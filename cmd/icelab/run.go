@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -27,6 +28,7 @@ type runFlags struct {
 	pcap     bool
 	baseline string
 	probeNAT bool
+	save     string
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -42,6 +44,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&f.repeat, "repeat", 1, "run every case N times; differing outcomes are reported flaky")
 	fs.BoolVar(&f.pcap, "pcap", false, "write one capture per case of what crossed the internet router to OUT/pcap/")
 	fs.StringVar(&f.baseline, "baseline", "", "compare with this results.json; a regression exits 1")
+	fs.StringVar(&f.save, "save-baseline", "", "also write a slim results.json (what icelab diff reads) to this file, to commit as a baseline")
 	fs.BoolVar(&f.probeNAT, "probe-nat", false, "also classify every network's NAT with the RFC 5780 probe and record it in the results")
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
@@ -121,6 +124,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "reports: %s\n", strings.Join([]string{
 			filepath.Join(f.out, "results.json"), filepath.Join(f.out, "junit.xml"),
 			filepath.Join(f.out, "summary.md"), filepath.Join(f.out, "report.html")}, " "))
+	}
+	if f.save != "" {
+		if err := writeSlim(f.save, run); err != nil {
+			fmt.Fprintf(stderr, "--save-baseline: %v\n", err)
+			return exitFail
+		}
 	}
 	if base != nil {
 		d := results.Compare(base, run, results.DiffOptions{})
@@ -291,4 +300,12 @@ func printSummary(w io.Writer, run *results.Run, wall time.Duration, color bool)
 		line = paint(color, "32", line)
 	}
 	fmt.Fprintln(w, line)
+}
+
+func writeSlim(path string, run *results.Run) error {
+	var b bytes.Buffer
+	if err := results.WriteJSON(&b, run.Slim()); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b.Bytes(), 0o644)
 }
