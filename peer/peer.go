@@ -60,7 +60,7 @@ func New(cfg Config) (*Peer, error) {
 	}
 	lf := cfg.LoggerFactory
 	if lf == nil {
-		lf = discardFactory{}
+		lf = quietLoggers()
 	}
 	h := fnv.New64a()
 	_, _ = h.Write([]byte(cfg.Name))

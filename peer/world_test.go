@@ -80,7 +80,7 @@ type world struct {
 
 func loggerFactory(t testing.TB) logging.LoggerFactory {
 	if !*logFlag {
-		return discardFactory{}
+		return quietLoggers()
 	}
 	f := logging.NewDefaultLoggerFactory()
 	f.Writer = tbWriter{t}

@@ -3,6 +3,7 @@ package natprobe
 import (
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/netip"
 	"sync"
@@ -199,21 +200,7 @@ func udpAddrPort(a net.Addr) (netip.AddrPort, bool) {
 
 func newLogger(lf logging.LoggerFactory) logging.LeveledLogger {
 	if lf == nil {
-		return discard{}
+		lf = &logging.DefaultLoggerFactory{Writer: io.Discard, DefaultLogLevel: logging.LogLevelDisabled}
 	}
 	return lf.NewLogger("natprobe")
 }
-
-// discard is a LeveledLogger that writes nothing.
-type discard struct{}
-
-func (discard) Trace(string)          {}
-func (discard) Tracef(string, ...any) {}
-func (discard) Debug(string)          {}
-func (discard) Debugf(string, ...any) {}
-func (discard) Info(string)           {}
-func (discard) Infof(string, ...any)  {}
-func (discard) Warn(string)           {}
-func (discard) Warnf(string, ...any)  {}
-func (discard) Error(string)          {}
-func (discard) Errorf(string, ...any) {}
