@@ -125,6 +125,10 @@ type Wire struct {
 	// the selected pair carried traffic.
 	OffererDatagrams  int `json:"offerer_datagrams"`
 	AnswererDatagrams int `json:"answerer_datagrams"`
+	// Drops counts datagrams the emulator dropped, by reason (firewall,
+	// loss, hairpin), over every router. NAT filtering drops happen inside
+	// pion's NAT and show in the vnet log instead.
+	Drops map[string]int `json:"drops,omitempty"`
 	// Notes explain disagreements between the stack's view and the wire.
 	Notes []string `json:"notes,omitempty"`
 }

@@ -67,8 +67,10 @@ func candidateAddr(c results.Candidate) netip.AddrPort {
 // with what the addresses show (pion reports a NATed local side as "host",
 // pion/ice#82).
 func reach(obs *results.Observed, offName, ansName string, off, ans addressBook) {
-	wire := &results.Wire{}
-	obs.Wire = wire
+	if obs.Wire == nil {
+		obs.Wire = &results.Wire{}
+	}
+	wire := obs.Wire
 	offPair, ansPair := obs.Selected[offName], obs.Selected[ansName]
 	if offPair == nil || ansPair == nil {
 		obs.Offerer, obs.Answerer = Unknown, Unknown

@@ -295,9 +295,23 @@ func observe(res *results.Result, c *scenarios.Case, world *vnet.World, relays m
 	for _, name := range []string{offName, ansName} {
 		books[name].allocations = obs.Allocations
 	}
+	// What the routers did, connected or not: a failed call is explained by
+	// its drops (a firewall rule, the hairpin a NAT refused, loss).
+	stats := world.Stats()
+	obs.Wire = &results.Wire{Packets: int(stats.Routers[scenarios.Internet].Forwarded)}
+	for _, r := range stats.Routers {
+		for reason, n := range r.Dropped {
+			if n == 0 {
+				continue
+			}
+			if obs.Wire.Drops == nil {
+				obs.Wire.Drops = map[string]int{}
+			}
+			obs.Wire.Drops[reason] += int(n)
+		}
+	}
 	if call.Connected {
 		reach(obs, offName, ansName, *books[offName], *books[ansName])
-		obs.Wire.Packets = int(world.Stats().Routers[scenarios.Internet].Forwarded)
 		confirm(obs, world.Packets())
 	}
 	res.World = worldOf(s)

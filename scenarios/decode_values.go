@@ -268,6 +268,10 @@ func (d *decoder) nat(n *yaml.Node, path string, v reflect.Value) {
 		}
 		v.Set(reflect.ValueOf(nat))
 	case yaml.MappingNode:
+		if hasKey(n, "preset") {
+			d.natFromPreset(n, path, v)
+			return
+		}
 		// Every mapping x filtering combination is honoured by the emulator,
 		// so the object form needs no further check.
 		var nat NAT
@@ -346,4 +350,65 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// natPresetKeys are the keys of the preset object form
+// {preset: NAME, hairpinning: BOOL, mapping-lifetime: DURATION}, a compatible
+// addition: a preset with the behaviours the presets leave at their
+// defaults changed, e.g. a cloud 1:1 NAT that does not hairpin.
+var natPresetKeys = []string{"preset", "hairpinning", "mapping-lifetime"}
+
+func hasKey(n *yaml.Node, key string) bool {
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Kind == yaml.ScalarNode && n.Content[i].Value == key {
+			return true
+		}
+	}
+	return false
+}
+
+// natFromPreset reads {preset: NAME, hairpinning, mapping-lifetime}.
+func (d *decoder) natFromPreset(n *yaml.Node, path string, v reflect.Value) {
+	var nat NAT
+	var presetOK bool
+	var hairpin *yaml.Node
+	var lifetime *yaml.Node
+	d.entries(n, path, func(key, kp string, k, val *yaml.Node) {
+		switch key {
+		case "preset":
+			name, ok := d.str(val, kp)
+			if !ok {
+				return
+			}
+			if nat, presetOK = natPreset(name); !presetOK {
+				d.fail(val, kp, "unknown NAT preset %q%s; use one of %s",
+					name, suggest(name, natPresets), strings.Join(natPresets, ", "))
+			}
+		case "hairpinning":
+			hairpin = val
+		case "mapping-lifetime":
+			lifetime = val
+		case "mapping", "filtering":
+			d.fail(k, kp, "%s comes from the preset: give either preset or mapping and filtering", key)
+		default:
+			d.fail(k, kp, "unknown key %q%s; allowed with preset: %s", key, suggest(key, natPresetKeys), strings.Join(natPresetKeys, ", "))
+		}
+	})
+	if !presetOK {
+		return
+	}
+	if hairpin != nil {
+		if b, ok := d.boolean(hairpin, join(path, "hairpinning")); ok {
+			nat.Hairpinning = b
+		}
+	}
+	if lifetime != nil {
+		lp := join(path, "mapping-lifetime")
+		if nat.OneToOne {
+			d.fail(lifetime, lp, "a one-to-one NAT keeps its mapping for good: it has no mapping lifetime")
+		} else {
+			d.duration(lifetime, lp, reflect.ValueOf(&nat.MappingLifetime).Elem(), &tags{min: "1ns"})
+		}
+	}
+	v.Set(reflect.ValueOf(nat))
 }

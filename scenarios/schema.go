@@ -120,6 +120,19 @@ func (g *schemaGen) schema(t reflect.Type, tg *tags) map[string]any {
 		return map[string]any{"oneOf": []any{
 			map[string]any{"type": "string", "enum": natPresets},
 			g.define("NAT", func() map[string]any { return g.object(natType) }),
+			g.define("NATPreset", func() map[string]any {
+				return map[string]any{
+					"type":                 "object",
+					"description":          "a preset with hairpinning or mapping-lifetime changed",
+					"additionalProperties": false,
+					"required":             []any{"preset"},
+					"properties": map[string]any{
+						"preset":           map[string]any{"type": "string", "enum": natPresets},
+						"hairpinning":      map[string]any{"type": "boolean", "description": "hosts of the network reach each other through the public address; default true"},
+						"mapping-lifetime": map[string]any{"type": "string", "pattern": patDuration, "description": "how long an idle mapping lives; not for one-to-one"},
+					},
+				}
+			}),
 		}}
 	case iceServerType:
 		return g.define("ICEServer", g.iceServer)

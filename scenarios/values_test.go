@@ -72,7 +72,14 @@ func TestValueForms(t *testing.T) {
 		{slot: `nat: restricted-cone`, want: NAT{Preset: PresetRestrictedCone, Mapping: EndpointIndependent, Filtering: AddressDependent, Hairpinning: true}},
 		{slot: `nat: { mapping: address-dependent, filtering: endpoint-independent, hairpinning: false }`, want: NAT{Mapping: AddressDependent, Filtering: EndpointIndependent}},
 		{slot: `nat: [symmetric]`, err: "expected a NAT preset"},
-		{slot: `nat: { mapping: endpoint-independent, filtering: endpoint-independent, preset: symmetric }`, err: `unknown key "preset"`},
+		{slot: `nat: { mapping: endpoint-independent, filtering: endpoint-independent, preset: symmetric }`, err: `mapping comes from the preset`},
+		// the preset object form (a compatible addition)
+		{slot: `nat: { preset: symmetric, hairpinning: false }`, want: NAT{Preset: PresetSymmetric, Mapping: AddressAndPortDependent, Filtering: AddressAndPortDependent}},
+		{slot: `nat: { preset: full-cone, mapping-lifetime: 45s }`, want: NAT{Preset: PresetFullCone, Mapping: EndpointIndependent, Filtering: EndpointIndependent, Hairpinning: true, MappingLifetime: 45 * time.Second}},
+		{slot: `nat: { preset: full-cone }`, want: NAT{Preset: PresetFullCone, Mapping: EndpointIndependent, Filtering: EndpointIndependent, Hairpinning: true}},
+		{slot: `nat: { preset: one-to-one, mapping-lifetime: 45s }`, err: "no mapping lifetime"},
+		{slot: `nat: { preset: cone }`, err: `unknown NAT preset "cone"`},
+		{slot: `nat: { preset: full-cone, hairpin: true }`, err: `unknown key "hairpin"`},
 		// booleans are YAML 1.2 words only
 		{slot: `nat: { mapping: endpoint-independent, filtering: endpoint-independent, hairpinning: no }`, err: `expected true or false, got "no"`},
 		{slot: `nat: { mapping: endpoint-independent, filtering: endpoint-independent, hairpinning: !!bool yes }`, err: "expected true or false"},

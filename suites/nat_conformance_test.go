@@ -78,12 +78,16 @@ var _ = Describe("NAT conformance", Label("conformance", "nat"), func() {
 				}
 			}
 		}
-		It("one-to-one without hairpinning is not expressible", func() {
-			// The object form has no one-to-one mapping word: 1:1 is a
-			// preset only, so it always hairpins. Nothing to probe; this
-			// spec pins the contract so a format change revisits it.
-			_, err := scenarios.Load("nat.yaml", []byte(singleNAT("{mapping: one-to-one, filtering: endpoint-independent}")))
-			Expect(err).To(MatchError(ContainSubstring("networks.lan.nat.mapping")))
+		It("{preset: one-to-one, hairpinning: false}", func() {
+			// A cloud 1:1 NAT that does not hairpin (AWS elastic IPs,
+			// pion/turn#82): everything of one-to-one but hairpinning.
+			want := natprobe.Result{Mapping: ei, Filtering: ei, Hairpinning: false, OneToOne: true,
+				MappingLifetime: natprobe.DefaultLifetimeCap, LifetimeUnbounded: true}
+			expectConforms(singleNAT("{preset: one-to-one, hairpinning: false}"), "lan", natprobe.Options{}, want)
+		})
+		It("{preset: symmetric, mapping-lifetime: 10s}", func() {
+			want := natprobe.Result{Mapping: apd, Filtering: apd, Hairpinning: true, MappingLifetime: 10 * time.Second}
+			expectConforms(singleNAT("{preset: symmetric, mapping-lifetime: 10s}"), "lan", natprobe.Options{}, want)
 		})
 	})
 
