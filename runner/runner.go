@@ -142,7 +142,7 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 		}
 		pp, err := peer.New(peer.Config{
 			Name:          p.Name,
-			Net:           world.Net(p.Host),
+			Net:           world.Stack(p.Host),
 			ICEServers:    servers,
 			Policy:        policy,
 			Candidates:    p.Candidates,

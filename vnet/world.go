@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/icelab/icelab/scenarios"
+	"github.com/pion/transport/v3"
 	pvnet "github.com/pion/transport/v3/vnet"
 )
 
@@ -36,6 +37,7 @@ type host struct {
 	network string
 	ip      netip.Addr
 	net     *pvnet.Net
+	stack   *seededStack
 	// reflexive lists the public IPs of the enclosing NATs, nearest first.
 	reflexive []netip.Addr
 }
@@ -154,7 +156,7 @@ func New(s *scenarios.Scenario, opts Options) (*World, error) {
 			_ = w.closeLinks()
 			return nil, fmt.Errorf("host %q: %w", name, err)
 		}
-		hs := &host{name: name, network: nw, ip: h.IP, net: pn}
+		hs := &host{name: name, network: nw, ip: h.IP, net: pn, stack: newSeededStack(pn, opts.Seed, name)}
 		for cur := nw; cur != scenarios.Internet; cur = w.networks[cur].parent {
 			hs.reflexive = append(hs.reflexive, w.networks[cur].public)
 		}
@@ -263,6 +265,16 @@ func (w *World) register(s *scenarios.Scenario, root *pvnet.Router, name string,
 		return root.AddHost(key, addr.String())
 	}
 	return root.AddHost(key, h.IP.String())
+}
+
+// Stack returns the host's network stack for pion's peers: its Net with
+// ephemeral ports seeded from Options.Seed (see seededStack); nil if the
+// host is unknown.
+func (w *World) Stack(name string) transport.Net {
+	if h := w.hosts[name]; h != nil {
+		return h.stack
+	}
+	return nil
 }
 
 // Net returns the host's network stack (a transport.Net for pion's

@@ -29,6 +29,7 @@ type runFlags struct {
 	baseline string
 	probeNAT bool
 	save     string
+	diff     results.DiffOptions
 }
 
 func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -45,6 +46,8 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&f.pcap, "pcap", false, "write one capture per case of what crossed the internet router to OUT/pcap/")
 	fs.StringVar(&f.baseline, "baseline", "", "compare with this results.json; a regression exits 1")
 	fs.StringVar(&f.save, "save-baseline", "", "also write a slim results.json (what icelab diff reads) to this file, to commit as a baseline")
+	fs.Float64Var(&f.diff.ConnectThreshold, "baseline-threshold", results.DefaultConnectThreshold, "with --baseline: connect-time increase that counts as a regression, as a ratio")
+	fs.Float64Var(&f.diff.ConnectMinMS, "baseline-min-ms", results.DefaultConnectMinMS, "with --baseline: ignore connect-time changes smaller than this many milliseconds")
 	fs.BoolVar(&f.probeNAT, "probe-nat", false, "also classify every network's NAT with the RFC 5780 probe and record it in the results")
 	if err := fs.Parse(args); err != nil {
 		return exitInvalid
@@ -132,7 +135,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if base != nil {
-		d := results.Compare(base, run, results.DiffOptions{})
+		d := results.Compare(base, run, f.diff)
 		fmt.Fprintf(stdout, "\nagainst baseline %s:\n", f.baseline)
 		_ = d.WriteText(stdout)
 		if d.Regressions > 0 {
