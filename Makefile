@@ -4,7 +4,7 @@ OUT     ?= out
 BIN     := bin/icelab
 BASELINE := results/baseline.json
 
-.PHONY: run test bench lint fuzz build clean baseline
+.PHONY: run test bench lint race fuzz build clean baseline
 
 build:
 	$(GO) build -o $(BIN) ./cmd/icelab
@@ -25,9 +25,14 @@ baseline: build
 	./$(BIN) run --out $(OUT) --save-baseline $(BASELINE)
 
 # The whole test suite: vet, staticcheck, unit tests, the Ginkgo suites and
-# the loader's fuzz seed corpus.
+# the loader's fuzz seed corpus, then the race detector over the packages
+# that run cases concurrently.
 test: lint
 	$(GO) test -count=1 ./...
+	$(MAKE) race
+
+race:
+	$(GO) test -race -count=1 ./runner ./cmd/... ./vnet/... ./relay ./peer
 
 lint:
 	$(GO) vet ./...
