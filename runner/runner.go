@@ -116,44 +116,13 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 			}
 		}
 	}()
-	for i, name := range sortedKeys(s.Relays) {
-		cfg := s.Relays[name]
-		srv, err := relay.Start(name, cfg, relay.Options{
-			Net:           world.Net(cfg.Host),
-			HostIP:        world.HostIP(cfg.Host),
-			LoggerFactory: logs,
-			Seed:          opts.Seed + int64(i) + 1,
-		})
-		if err != nil {
-			return fmt.Errorf("relay %q: %w", name, err)
-		}
-		relays[name] = srv
+	if err := startRelays(s, world, opts.Seed, logs, relays); err != nil {
+		return err
 	}
 
 	offerer, answerer := s.Peers[s.Call.Offerer], s.Peers[s.Call.Answerer]
 	newPeer := func(p *scenarios.Peer, seed int64) (*peer.Peer, error) {
-		servers, err := iceServers(s, p, relays)
-		if err != nil {
-			return nil, err
-		}
-		policy := webrtc.ICETransportPolicyAll
-		if p.ICETransportPolicy == scenarios.PolicyRelay {
-			policy = webrtc.ICETransportPolicyRelay
-		}
-		pp, err := peer.New(peer.Config{
-			Name:          p.Name,
-			Net:           world.Stack(p.Host),
-			ICEServers:    servers,
-			Policy:        policy,
-			Candidates:    p.Candidates,
-			MDNS:          p.MDNS,
-			Seed:          seed,
-			LoggerFactory: logs,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("peer %q: %w", p.Name, err)
-		}
-		return pp, nil
+		return startPeer(s, p, world, relays, seed, logs)
 	}
 	op, err := newPeer(offerer, opts.Seed+101)
 	if err != nil {
@@ -218,6 +187,51 @@ func run(ctx context.Context, c *scenarios.Case, opts Options, logs *caseLog, re
 		}
 	}
 	return nil
+}
+
+// startRelays starts every relay of the scenario into relays (the caller
+// closes what started, also on error).
+func startRelays(s *scenarios.Scenario, world *vnet.World, seed int64, logs *caseLog, relays map[string]*relay.Server) error {
+	for i, name := range sortedKeys(s.Relays) {
+		cfg := s.Relays[name]
+		srv, err := relay.Start(name, cfg, relay.Options{
+			Net:           world.Net(cfg.Host),
+			HostIP:        world.HostIP(cfg.Host),
+			LoggerFactory: logs,
+			Seed:          seed + int64(i) + 1,
+		})
+		if err != nil {
+			return fmt.Errorf("relay %q: %w", name, err)
+		}
+		relays[name] = srv
+	}
+	return nil
+}
+
+// startPeer creates a peer on its host with its ICE servers resolved.
+func startPeer(s *scenarios.Scenario, p *scenarios.Peer, world *vnet.World, relays map[string]*relay.Server, seed int64, logs *caseLog) (*peer.Peer, error) {
+	servers, err := iceServers(s, p, relays)
+	if err != nil {
+		return nil, err
+	}
+	policy := webrtc.ICETransportPolicyAll
+	if p.ICETransportPolicy == scenarios.PolicyRelay {
+		policy = webrtc.ICETransportPolicyRelay
+	}
+	pp, err := peer.New(peer.Config{
+		Name:          p.Name,
+		Net:           world.Stack(p.Host),
+		ICEServers:    servers,
+		Policy:        policy,
+		Candidates:    p.Candidates,
+		MDNS:          p.MDNS,
+		Seed:          seed,
+		LoggerFactory: logs,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("peer %q: %w", p.Name, err)
+	}
+	return pp, nil
 }
 
 // iceServers resolves a peer's ice-servers: URLs pass through, {relay: NAME}
